@@ -1,0 +1,62 @@
+# The course's two front-door commands, `make book` and `make test`, and their helpers.
+# Every target installs what it needs first (a .venv from requirements.txt, the Debian
+# packages when root), and a second run reinstalls nothing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+# Debian packages: the data set and the grading sandbox.
+APT_PACKAGES := dataset-fashion-mnist bubblewrap
+ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
+
+.PHONY: help setup system-packages data book test exercises results clean
+
+help:
+	@echo "make book       set up, then build the book into _build/html (warnings are errors)"
+	@echo "make test       set up, then build the book and run every test"
+	@echo "make exercises  regenerate exercises/ (student versions) from solutions/"
+	@echo "make results    train every classic net to convergence, write results/*.json"
+	@echo "make clean      remove _build/ and grading work dirs (keeps .venv and data)"
+
+setup: $(STAMP) data
+
+# Missing Debian packages are installed when we are root and apt is there; otherwise
+# say what is missing and go on (the data can come from FASHION_MNIST_DIR instead).
+system-packages:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null; \
+	  else \
+	    echo "Note: Debian packages missing:$$missing (install them with: sudo apt-get install$$missing)"; \
+	  fi; \
+	fi
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(MAKE) --no-print-directory system-packages
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+data: $(STAMP)
+	@$(PY) -m cnncourse data
+
+book: setup
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+test: book
+	$(PY) -m pytest -n 2 --dist loadscope
+
+exercises: $(STAMP)
+	$(PY) -m autograder generate $(ASSIGNMENTS)
+
+results: setup
+	$(PY) -m cnncourse.results
+
+clean:
+	rm -rf _build .grading
