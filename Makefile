@@ -7,8 +7,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
-# Debian packages: the data set and the grading sandbox.
-APT_PACKAGES := dataset-fashion-mnist bubblewrap
+# Debian packages: the data set, the grading sandbox, a PostgreSQL server for the gradebook tests.
+APT_PACKAGES := dataset-fashion-mnist bubblewrap postgresql
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
 .PHONY: help setup system-packages data book test exercises results clean
@@ -47,7 +47,8 @@ data: $(STAMP)
 	@$(PY) -m cnncourse data
 
 book: setup
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@mkdir -p _build
+	set -o pipefail; $(BIN)/jupyter-book build . --warningiserror --keep-going 2>&1 | tee _build/book.log
 
 test: book
 	$(PY) -m pytest -n 2 --dist loadscope

@@ -13,7 +13,9 @@ CELL_TIMEOUT = 900
 
 def configure(c, root: Path, *, source="solutions", release="exercises",
               db_url: str | None = None) -> None:
-    from autograder.preprocessors import StderrIsNotAFailure
+    from autograder.preprocessors import HideHiddenTests, StderrIsNotAFailure
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
 
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
@@ -31,3 +33,4 @@ def configure(c, root: Path, *, source="solutions", release="exercises",
     from nbgrader.preprocessors import Execute
     steps.insert(steps.index(Execute) + 1, StderrIsNotAFailure)
     c.Autograde.autograde_preprocessors = steps
+    c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]

@@ -7,10 +7,8 @@ repository is never written to and several gradings can run side by side.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,41 +70,12 @@ def generate(assignment: str, release_root: Path | None = None) -> Path:
     return root / "release" / assignment
 
 
-@dataclass
-class Result:
-    """One student's grade on one assignment."""
-    student_id: str
-    score: float
-    max_score: float
-    tests: dict[str, tuple[float, float]] = field(default_factory=dict)  # grade_id -> (score, max)
-
-    def failed(self) -> set[str]:
-        """Names of the graded cells that did not get full points."""
-        return {name for name, (got, top) in self.tests.items() if got < top}
-
-
-def grade(assignment: str, submissions: dict[str, Path], workdir: Path,
-          db_url: str | None = None) -> dict[str, Result]:
-    """Autograde ``submissions`` (student id -> notebook path) with nbgrader in the course
-    directory ``workdir`` and return each student's :class:`Result`."""
-    from nbgrader.api import Gradebook
-
-    root = _course_dir(Path(workdir), db_url)
-    if not (root / "release" / assignment).exists():
-        _nbgrader(root, "generate_assignment", assignment, "--force", "--create")
-    name = notebook_name(assignment)
-    for student, path in submissions.items():
-        target = root / "submitted" / student / assignment
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        shutil.copyfile(path, target / name)
-    _nbgrader(root, "autograde", assignment, "--force", "--create")
-    results = {}
-    with Gradebook(db_url or f"sqlite:///{root / 'gradebook.db'}") as gb:
-        for student in submissions:
-            nb = gb.find_submission_notebook(name.removesuffix(".ipynb"), assignment, student)
-            tests = {g.name: (float(g.score), float(g.max_score)) for g in nb.grades
-                     if g.auto_score is not None or g.max_score}
-            results[student] = Result(student, float(nb.score), float(nb.max_score), tests)
-    return results
+def grade(assignment: str, submissions: dict[str, Path], workdir: Path, **options):
+    """Grade ``submissions`` (student id -> notebook path) with the course's grader
+    (sandboxed, in parallel) in the folder ``workdir``; return each student's result
+    (:class:`autograder.grading.StudentResult`)."""
+    from .grading import Grader
+    from .submission import Submission
+    grader = Grader(assignment, workdir, progress=False, **options)
+    subs = [Submission(student, Path(path)) for student, path in submissions.items()]
+    return grader.run(subs)

@@ -44,13 +44,15 @@ def explorer(render: Callable, *, title: str = "", dpi: int = 70,
         return stack
 
     root = build(0, ())
-    sliders = []
+    sliders, links = [], []
     for depth, name in enumerate(names):
         slider = W.SelectionSlider(options=[str(v) for v in values[depth]], index=0,
                                    description=name, continuous_update=True,
                                    style={"description_width": "initial"})
         for stack in stacks_at_depth[depth]:
-            W.jslink((slider, "index"), (stack, "selected_index"))
+            links.append(W.jslink((slider, "index"), (stack, "selected_index")))
         sliders.append(slider)
     header = [W.HTML(f"<b>{title}</b>")] if title else []
-    return W.VBox(header + sliders + [root])
+    box = W.VBox(header + sliders + [root])
+    box.links = links  # the browser-side (slider -> stack) links, for inspection
+    return box
