@@ -17,6 +17,7 @@ import asyncio
 import copy
 import json
 import secrets
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,11 +104,14 @@ class GradingClient(NotebookClient):
             raise RuntimeError("the grading prelude failed in a fresh kernel")
 
     async def _stop(self):
-        if self.km is not None:
+        km = self.km
+        if km is not None:
             try:
                 await self._async_cleanup_kernel()
             except Exception:  # noqa: BLE001 - the kernel may be gone already
                 self.km = self.kc = None
+            if hasattr(km, "conndir"):
+                shutil.rmtree(km.conndir, ignore_errors=True)
 
     async def _quiet(self, source: str, timeout: float | None = None) -> str:
         """Run code whose outputs nobody sees (the prelude, replays); return the status."""

@@ -61,7 +61,15 @@ def _execute(job: dict) -> dict:
     tests = {i for i, c in enumerate(nb.cells) if _is_test(c)}
     client = GradingClient(nb, tests=tests, workdir=Path(job["workdir"]), sandbox=job["sandbox"],
                            limits=Limits(**job["limits"]), budget=Budget(**job["budget"]))
-    report = asyncio.run(client.run())
+    budget = Budget(**job["budget"])
+
+    async def watched():  # a hard stop, in case a kernel never answers at all
+        try:
+            return await asyncio.wait_for(client.run(), budget.notebook_seconds + 300)
+        except asyncio.TimeoutError:
+            await client._stop()
+            raise RuntimeError("the grader gave up on an unresponsive kernel") from None
+    report = asyncio.run(watched())
     out = Path(job["autograded"])
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)

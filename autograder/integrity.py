@@ -22,9 +22,12 @@ def _grader_install(name):
     import builtins, sys, math, operator, types
     import numpy, numpy.testing, torch, torch.testing, torch.nn.functional
     import cnncourse.checks
+    import matplotlib.pyplot
     from IPython import get_ipython
     from IPython.core.interactiveshell import InteractiveShell
     shell = get_ipython()
+    # let matplotlib register its IPython hooks (inline backend) now, before the snapshot
+    matplotlib.pyplot.close(matplotlib.pyplot.figure())
     watched = {"builtins": builtins, "math": math, "operator": operator, "numpy": numpy,
                "numpy.testing": numpy.testing, "torch": torch, "torch.testing": torch.testing,
                "torch.nn.functional": torch.nn.functional, "cnncourse.checks": cnncourse.checks}
@@ -41,7 +44,11 @@ def _grader_install(name):
     shell_attrs = {key: shell.__dict__.get(key) for key in
                    ("run_cell", "run_cell_async", "run_ast_nodes", "run_code", "showtraceback",
                     "_showtraceback", "showsyntaxerror", "displayhook", "display_pub")}
-    events = {key: list(value) for key, value in shell.events.callbacks.items()}
+    def hooks():  # matplotlib's inline backend may (re-)register its own at any time
+        return {key: [f for f in value
+                      if not getattr(f, "__module__", "").startswith("matplotlib_inline")]
+                for key, value in shell.events.callbacks.items()}
+    events = hooks()
     stdout, stderr = sys.stdout, sys.stderr
     is_, print_, len_ = (lambda a, b: a is b), print, len
 
@@ -67,7 +74,7 @@ def _grader_install(name):
         for key, value in shell_attrs.items():
             if not is_(shell.__dict__.get(key), value):
                 return f"IPython's {key} was replaced"
-        if {k: list(v) for k, v in shell.events.callbacks.items()} != events:
+        if hooks() != events:
             return "IPython event callbacks were changed"
         if not (is_(sys.stdout, stdout) and is_(sys.stderr, stderr)):
             return "sys.stdout or sys.stderr was replaced"

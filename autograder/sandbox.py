@@ -21,7 +21,7 @@ import itertools
 import os
 import shutil
 import sys
-import sysconfig
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,8 +122,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         super().__init__(*args, **kwargs)
         self.workdir = Path(workdir)
         self.limits = limits
-        self.conndir = self.workdir.parent / f"{self.workdir.name}.conn"
-        self.conndir.mkdir(parents=True, exist_ok=True)
+        # Unix socket paths are limited to ~107 bytes: keep the sockets in a short,
+        # private folder rather than beside a possibly deep work directory
+        self.conndir = Path(tempfile.mkdtemp(prefix="grader-", dir="/tmp"))
         self.uid = next_uid()
         os.chown(self.conndir, self.uid, self.uid)
         self.conndir.chmod(0o700)
@@ -145,6 +146,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.kernel_spec is not None:
             self.kernel_spec.interrupt_mode = "message"
         return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self.conndir, ignore_errors=True)
 
     def write_connection_file(self, **kwargs) -> None:
         super().write_connection_file(**kwargs)
