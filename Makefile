@@ -7,11 +7,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
-# Debian packages: the data set, the grading sandbox, a PostgreSQL server for the gradebook tests.
-APT_PACKAGES := dataset-fashion-mnist bubblewrap postgresql
+# Debian packages: the data set, the grading sandbox, a PostgreSQL server for the gradebook
+# tests, the browser the site tests drive (npm, for the site's JavaScript, only when missing)
+APT_PACKAGES := dataset-fashion-mnist bubblewrap postgresql chromium
+# JavaScript the site serves itself (MathJax, the ipywidgets HTML manager, RequireJS):
+# pinned in package.json / package-lock.json, copied into $(WEB) for Sphinx's _static
+WEB := _vendor
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 
-.PHONY: help setup system-packages data book test exercises results clean
+.PHONY: help setup system-packages web-assets data book test exercises results clean
 
 help:
 	@echo "make book       set up, then build the book into _build/html (warnings are errors)"
@@ -20,13 +24,14 @@ help:
 	@echo "make results    train every classic net to convergence, write results/*.json"
 	@echo "make clean      remove _build/ and grading work dirs (keeps .venv and data)"
 
-setup: $(STAMP) data
+setup: $(STAMP) web-assets data
 
 # Missing Debian packages are installed when we are root and apt is there; otherwise
 # say what is missing and go on (the data can come from FASHION_MNIST_DIR instead).
 system-packages:
 	@missing=""; \
 	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -41,6 +46,21 @@ $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+web-assets: $(WEB)/.installed
+
+$(WEB)/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (Debian: sudo apt-get install npm), then run make again"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf $(WEB)
+	mkdir -p $(WEB)/mathjax/input/tex $(WEB)/mathjax/output/chtml/fonts $(WEB)/html-manager $(WEB)/requirejs
+	cp node_modules/mathjax/es5/tex-chtml.js $(WEB)/mathjax/
+	cp -r node_modules/mathjax/es5/input/tex/extensions $(WEB)/mathjax/input/tex/
+	cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 $(WEB)/mathjax/output/chtml/fonts/
+	cp node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} $(WEB)/html-manager/
+	cp node_modules/requirejs/require.js $(WEB)/requirejs/
 	@touch $@
 
 data: $(STAMP)

@@ -93,6 +93,32 @@ def page_text(path: Path) -> str:
     return "\n".join(line.strip() for line in text.splitlines())
 
 
+def solution_regions(assignment: str) -> list[list[str]]:
+    """The code lines (stripped, comments left out) of each solution region."""
+    nb = nbformat.read(SOLUTIONS / assignment / notebook_name(assignment), as_version=4)
+    regions = []
+    for cell in nb.cells:
+        for part in cell.source.split("### BEGIN SOLUTION")[1:]:
+            lines = [l.strip() for l in part.split("### END SOLUTION")[0].splitlines()]
+            regions.append([l for l in lines if l and not l.startswith("#")])
+    return [r for r in regions if r]
+
+
+def answers_given_away(assignment: str, text: str) -> list[str]:
+    """Where a page gives away a graded answer: two consecutive lines of a solution
+    region (one generic line such as ``return nn.Sequential(*layers)`` may well appear in
+    a chapter; two in a row are the answer), or every line of a short region (a one-line
+    ``relu`` is its whole answer)."""
+    lines = set(text.splitlines())
+    found = []
+    for region in solution_regions(assignment):
+        pairs = [f"{a}\n{b}" for a, b in zip(region, region[1:]) if len(a) + len(b) >= 40]
+        found += [pair for pair in pairs if pair in text]
+        if len(region) <= 3 and all(l in lines for l in region) and sum(map(len, region)) >= 25:
+            found.append("\n".join(region))
+    return found
+
+
 def test_built_book_shows_no_solution_or_hidden_test_text(built_book: Path):
     everything = {p: page_text(p) for p in [*built_book.rglob("*.html"),
                                              *built_book.rglob("*.ipynb")]}
@@ -101,13 +127,25 @@ def test_built_book_shows_no_solution_or_hidden_test_text(built_book: Path):
             assert marker not in text, f"{marker} in {path}"
     for assignment in ASSIGNMENTS:
         exercise_pages = {p: t for p, t in everything.items() if assignment in p.parts}
-        # hidden tests must appear nowhere; solution code nowhere in the exercise pages.
-        # (Chapters 3 and 4 still teach from-scratch code equal to parts of the graded
-        # answers of exercises 3 and 4: see the open issue notes.)
+        # hidden tests appear nowhere; graded answers nowhere (the chapters teach the
+        # ideas, the exercises ask for the code); in the exercise's own pages not even one
+        # line of its solutions
         for snippet in hidden_test_snippets(assignment):
             hits = [p for p, text in everything.items() if snippet in text]
             assert not hits, f"hidden test {snippet!r} of {assignment} appears in {hits[:3]}"
+        for path, text in everything.items():
+            given = answers_given_away(assignment, text)
+            assert not given, f"{path} gives away the answer of {assignment}: {given[:3]}"
         for line in secret_lines(assignment, min_length=25):
             hits = [p for p, text in exercise_pages.items() if line in text]
             assert not hits, f"{line!r} from solutions/{assignment} appears in {hits[:3]}"
     assert not list(built_book.rglob("solutions")), "solutions/ must not be published"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_chapters_do_not_give_away_graded_answers(assignment):
+    """The same check on the chapter sources, so it fails before a book is built."""
+    for chapter in sorted((REPO / "chapters").rglob("*.md")):
+        text = "\n".join(line.strip() for line in chapter.read_text().splitlines())
+        given = answers_given_away(assignment, text)
+        assert not given, f"{chapter.name} gives away the answer of {assignment}: {given[:3]}"
