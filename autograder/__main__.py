@@ -1,7 +1,7 @@
 """Command line of the course's grader.
 
     python -m autograder grade ASSIGNMENT SUBMISSIONS --out DIR [--workers N]
-    python -m autograder export --out DIR          # grades.csv again, from the gradebook
+    python -m autograder export --out DIR          # DIR/gradebook_export.csv, nbgrader's export
     python -m autograder feedback ASSIGNMENT --out DIR
     python -m autograder generate [ASSIGNMENT ...] # exercises/ from solutions/
 
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     fb.add_argument("assignment", choices=assignments())
     fb.add_argument("--out", type=Path, required=True)
 
-    ex = sub.add_parser("export", help="write OUT/grades.csv again from the gradebook")
+    ex = sub.add_parser("export", help="write OUT/gradebook_export.csv (nbgrader's export of the gradebook)")
     ex.add_argument("--out", type=Path, required=True)
     ex.add_argument("--db", default=None)
     args = parser.parse_args(argv)

@@ -46,6 +46,10 @@ def _pick(student: str, files: list[Path], notebook: str, assignment: str) -> Su
     preferred = [f for f in exact if assignment in f.parts] or exact
     if preferred:
         return Submission(student, sorted(preferred)[0])
+    # an LMS keeps the upload's name after its own prefix ("attempt_2026-11-20_NAME.ipynb")
+    prefixed = [f for f in files if re.search(rf"[_-]{re.escape(notebook)}$", f.name)]
+    if len(prefixed) == 1:
+        return Submission(student, prefixed[0])
     if len(files) == 1:
         return Submission(student, files[0],
                           [f"notebook renamed: graded {files[0].name} as {notebook}"])
