@@ -72,7 +72,7 @@ book: setup
 	set -o pipefail; OMP_NUM_THREADS=1 $(BIN)/jupyter-book build . --warningiserror --keep-going 2>&1 | tee _build/book.log
 
 test: book
-	$(PY) -m pytest -n 2 --dist loadscope
+	$(PY) -m pytest -n 2 --dist loadscope --durations=30
 
 exercises: $(STAMP)
 	$(PY) -m autograder generate $(ASSIGNMENTS)

@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     from .grading import Grader, write_reports
     grader = Grader(args.assignment, args.out, progress=False)
     students = sorted(p.name for p in (grader.course / "autograded").iterdir())
-    print(write_reports(grader, {s: grader.read_result(s, [], 0.0) for s in students}))
+    print(write_reports(grader, {s: grader.read_result(s, [], 0.0) for s in students},
+                        regenerate_feedback=True))
     return 0
 
 

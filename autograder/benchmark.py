@@ -6,11 +6,14 @@ Makes N copies of the assignment's solution notebook (a correct submission runs 
 test, the slowest case), then in the same run:
 
 1. the floor: start a kernel and ``import torch``, three times (median);
-2. stock nbgrader: ``nbgrader autograde`` over all of them, sequentially, unsandboxed;
-3. ours: ``python -m autograder grade`` with the sandbox on and ``--workers`` workers.
+2. stock nbgrader, sequentially and unsandboxed, to the same outputs as ours:
+   ``generate_assignment``, ``autograde``, ``generate_feedback`` (each step timed);
+3. ours: ``python -m autograder grade`` with the sandbox on and ``--workers`` workers
+   (gradebook, autograded notebooks, feedback, grades.csv).
 
-Prints and writes ``OUT/benchmark.json``: wall times, throughput ratio, seconds per
-submission and the overhead of each above the floor.
+Prints and writes ``OUT/benchmark.json``: wall times, the throughput ratio (also against
+stock's autograde step alone), seconds per submission and the overhead of each above the
+floor.
 """
 from __future__ import annotations
 
@@ -48,8 +51,9 @@ def floor_seconds(repeats: int = 3) -> float:
     return statistics.median(asyncio.run(_kernel_with_torch()) for _ in range(repeats))
 
 
-def _stock(assignment: str, subs: Path, work: Path) -> float:
-    """Stock nbgrader, as an instructor would run it: a plain course directory."""
+def _stock(assignment: str, subs: Path, work: Path) -> dict[str, float]:
+    """Stock nbgrader, as an instructor would run it on a plain course directory, to the
+    same outputs as ours (gradebook, autograded notebooks, feedback): seconds per step."""
     course = work / "stock"
     (course / "source").mkdir(parents=True)
     shutil.copytree(SOLUTIONS / assignment, course / "source" / assignment)
@@ -58,14 +62,18 @@ def _stock(assignment: str, subs: Path, work: Path) -> float:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     run = lambda *a: subprocess.run([sys.executable, "-m", "nbgrader", *a], cwd=course,  # noqa: E731
                                     env=env, check=True, capture_output=True, text=True)
-    run("generate_assignment", assignment, "--create", "--force")
     for student in sorted(p.name for p in subs.iterdir()):
         target = course / "submitted" / student / assignment
         target.mkdir(parents=True)
         shutil.copytree(subs / student, target, dirs_exist_ok=True)
-    start = time.perf_counter()
-    run("autograde", assignment, "--create", "--force")
-    return time.perf_counter() - start
+    steps = {}
+    for step, args in [("generate_assignment", ("--create", "--force")),
+                       ("autograde", ("--create", "--force")),
+                       ("generate_feedback", ("--force",))]:
+        start = time.perf_counter()
+        run(step, assignment, *args)
+        steps[step] = time.perf_counter() - start
+    return steps
 
 
 def _ours(assignment: str, subs: Path, work: Path, workers: int) -> tuple[float, list[float]]:
@@ -95,21 +103,27 @@ def main(argv=None) -> int:
     print(f"{args.students} copies of {args.assignment}/{name}; {os.cpu_count()} cores", flush=True)
     floor = floor_seconds()
     print(f"floor (kernel start + import torch): {floor:.2f} s", flush=True)
-    stock = _stock(args.assignment, subs, work)
-    print(f"stock nbgrader autograde, sequential: {stock:.1f} s", flush=True)
+    steps = _stock(args.assignment, subs, work)
+    stock = sum(steps.values())
+    print("stock nbgrader, sequential: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
+          + f"; total {stock:.1f} s", flush=True)
     ours, per_student = _ours(args.assignment, subs, work, args.workers)
-    print(f"ours, sandboxed, {args.workers} workers: {ours:.1f} s", flush=True)
+    print(f"ours (python -m autograder grade: the same three outputs), sandboxed, "
+          f"{args.workers} workers: {ours:.1f} s", flush=True)
     n = args.students
     result = {
         "assignment": args.assignment, "students": n, "workers": args.workers,
         "cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
         "floor_seconds": round(floor, 2),
+        "stock_steps_seconds": {k: round(v, 1) for k, v in steps.items()},
         "stock_seconds": round(stock, 1), "ours_seconds": round(ours, 1),
         "throughput_ratio": round(stock / ours, 2),
+        "throughput_ratio_vs_autograde_step_alone": round(steps["autograde"] / ours, 2),
         "stock_seconds_per_submission": round(stock / n, 2),
         "ours_seconds_per_submission": round(ours / n, 2),
+        "stock_autograde_seconds_per_submission": round(steps["autograde"] / n, 2),
         "ours_worker_seconds_per_submission": round(statistics.mean(per_student), 2),
-        "stock_overhead_over_floor": round(stock / n - floor, 2),
+        "stock_autograde_overhead_over_floor": round(steps["autograde"] / n - floor, 2),
         "ours_worker_overhead_over_floor": round(statistics.mean(per_student) - floor, 2),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }

@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import SOLUTIONS, _course_dir, _nbgrader, notebook_name
+from .course import EXERCISES, SOLUTIONS, _course_dir, _nbgrader, notebook_name
 from .execute import Budget
 from .sandbox import Limits
 from .submission import Submission, read_student_notebook, rebuild
@@ -76,6 +77,23 @@ def _execute(job: dict) -> dict:
     return {"student": job["student"], "faults": report.faults, "seconds": report.seconds}
 
 
+def _feedback(job: dict) -> dict:
+    """Worker: nbgrader's own GenerateFeedback for one recorded student (it only reads
+    the gradebook), so feedback is written while other students are still graded."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+    course = Path(job["course"])
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    with warnings.catch_warnings():  # nbgrader's own SQLAlchemy usage warns; harmless
+        warnings.simplefilter("ignore")
+        api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+        result = api.generate_feedback(job["assignment"], job["student"], force=True)
+    if not result["success"]:
+        raise RuntimeError((result.get("error") or result.get("log") or "failed")[-2000:])
+    return {"student": job["student"]}
+
+
 class Grader:
     def __init__(self, assignment: str, out: Path, *, workers: int | None = None,
                  sandbox: bool = True, db_url: str | None = None, limits: Limits | None = None,
@@ -93,13 +111,31 @@ class Grader:
         self.nb_id = self.notebook.removesuffix(".ipynb")
         self.state_path = self.out / "state.json"
         self.state = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
-        release = self.course / "release" / assignment / self.notebook
-        if not release.exists():
-            _nbgrader(self.course, "generate_assignment", assignment, "--force", "--create")
+        # The gradebook needs the assignment (nbgrader's generate_assignment, a few
+        # seconds): it is made in the background while the first students are graded.
+        # The student version to rebuild submissions around is exercises/, which tests
+        # keep identical to what generate_assignment writes.
+        self._setup_error: BaseException | None = None
+        self._setup = None
+        if not (self.course / "release" / assignment / self.notebook).exists():
+            def setup():
+                try:
+                    _nbgrader(self.course, "generate_assignment", assignment, "--force", "--create")
+                except BaseException as error:  # noqa: BLE001 - re-raised by _gradebook_ready
+                    self._setup_error = error
+            self._setup = threading.Thread(target=setup, daemon=True)
+            self._setup.start()
         self.source = nbformat.read(SOLUTIONS / assignment / self.notebook, as_version=4)
-        self.release = nbformat.read(release, as_version=4)
+        self.release = nbformat.read(EXERCISES / assignment / self.notebook, as_version=4)
         self.test_ids = [c.metadata["nbgrader"]["grade_id"] for c in self.source.cells
                          if _is_test(c)]
+
+    def _gradebook_ready(self) -> None:
+        if self._setup is not None:
+            self._setup.join()
+            self._setup = None
+        if self._setup_error is not None:
+            raise self._setup_error
 
     # -- paths --------------------------------------------------------------------
     def _path(self, kind: str, student: str) -> Path:
@@ -142,6 +178,7 @@ class Grader:
         SaveAutoGrades) and return them."""
         from nbgrader.api import Gradebook
         from nbgrader.preprocessors import SaveAutoGrades
+        self._gradebook_ready()
         nb = nbformat.read(self._path("autograded", student), as_version=4)
         with warnings.catch_warnings():  # nbgrader's own SQLAlchemy usage warns; harmless
             warnings.simplefilter("ignore")
@@ -155,6 +192,7 @@ class Grader:
 
     def read_result(self, student: str, notes: list[str], seconds: float) -> StudentResult:
         from nbgrader.api import Gradebook
+        self._gradebook_ready()
         with Gradebook(self.db_url) as gb:
             nb = gb.find_submission_notebook(self.nb_id, self.assignment, student)
             tests = {g.name: (float(g.score), float(g.max_score)) for g in nb.grades
@@ -185,17 +223,26 @@ class Grader:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(self.workers, max(1, len(jobs))),
                                  mp_context=context) as pool:
-            pending = {pool.submit(_execute, job): job["student"] for job in jobs}
+            pending = {pool.submit(_execute, job): ("grade", job["student"]) for job in jobs}
             try:
                 while pending:
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        student = pending.pop(future)
+                        kind, student = pending.pop(future)
+                        if kind == "feedback":   # written by a worker; a failure is noted
+                            try:
+                                future.result()
+                            except Exception as error:  # noqa: BLE001
+                                results[student].notes.append(f"no feedback: {type(error).__name__}")
+                            continue
                         notes = notes_of[student]
                         try:
                             outcome = future.result()
                             notes = notes + outcome["faults"]
                             result = self.record(student, notes, outcome["seconds"])
+                            job = {"course": str(self.course), "assignment": self.assignment,
+                                   "student": student}
+                            pending[pool.submit(_feedback, job)] = ("feedback", student)
                         except Exception as error:  # noqa: BLE001 - report it, go on
                             first = str(error).strip().splitlines()[:1] or [""]
                             result = StudentResult(student, status="error", notes=notes + [
@@ -214,8 +261,11 @@ class Grader:
         return results
 
 
-def write_reports(grader: Grader, results: dict[str, StudentResult]) -> str:
-    """grades.csv, feedback HTML and report.txt; returns the summary table."""
+def write_reports(grader: Grader, results: dict[str, StudentResult],
+                  regenerate_feedback: bool = False) -> str:
+    """grades.csv, feedback HTML (made by the workers during grading, or all again with
+    ``regenerate_feedback``) and report.txt; returns the summary table."""
+    grader._gradebook_ready()
     out = grader.out
     with open(out / "grades.csv", "w", newline="") as f:
         writer = csv.writer(f)
@@ -227,8 +277,10 @@ def write_reports(grader: Grader, results: dict[str, StudentResult]) -> str:
                              r.status, "; ".join(r.notes),
                              *(f"{r.tests.get(t, (0.0, 0.0))[0]:g}" for t in grader.test_ids)])
     graded = [s for s, r in results.items() if r.status == "graded"]
-    if graded:
+    missing = [s for s in graded if not grader._path("feedback", s).with_suffix(".html").exists()]
+    if graded and (regenerate_feedback or missing):   # (missing: a run stopped in between)
         _nbgrader(grader.course, "generate_feedback", grader.assignment, "--force")
+    if graded:
         for student in graded:
             html = grader._path("feedback", student).with_suffix(".html")
             target = out / "feedback" / student

@@ -13,7 +13,7 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 __all__ = ["ForbiddenCall", "check_close", "check_int", "check_bool", "check_options",
-           "check_shape", "forbid_ops", "ops_called"]
+           "check_own", "check_shape", "forbid_ops", "ops_called"]
 
 
 class ForbiddenCall(AssertionError):
@@ -67,6 +67,28 @@ def check_int(actual, expected: int, what: str = "the answer", hint: str = "") -
     if actual != expected:
         raise AssertionError(f"{what} is {actual}, expected {expected}"
                              + (f": {hint}" if hint else ""))
+
+
+_BORROWED = ("torchvision", "cnncourse")   # where ready-made versions of the graded code live
+
+
+def check_own(obj, name: str) -> None:
+    """``obj`` (a graded class, function, or a model a graded function returned) is the
+    student's own code: not imported, wrapped or subclassed from torchvision or the
+    course's helper package, whose versions would pass the behaviour tests."""
+    if isinstance(obj, torch.nn.Module):
+        obj = type(obj)
+    origins = []
+    if isinstance(obj, type):
+        origins = [k.__module__ for k in obj.__mro__]
+    else:
+        target = getattr(obj, "func", obj)   # a functools.partial: what it calls
+        origins = [getattr(target, "__module__", None) or ""]
+    borrowed = [m for m in origins if m.split(".")[0] in _BORROWED]
+    if borrowed:
+        raise AssertionError(
+            f"{name} comes from {borrowed[0]}: write your own in its answer cell (a ready-made "
+            "version from torchvision or the course's helper package earns no points)")
 
 
 def check_bool(actual, expected: bool, what: str = "the answer") -> None:

@@ -142,6 +142,9 @@ def train_lenet(model, loader, epochs=1, lr=0.05):
 class TestLeNet(AssignmentChecks):
     ASSIGNMENT = "05-lenet"
     MISTAKES = {
+        "imports_the_course_lenet": (   # a ready-made network passes behaviour tests
+            {"LeNet5": "from cnncourse.models.lenet import LeNet5\n"},
+            {"test_lenet_param_count"}),
         "first_conv_without_padding": (
             {"LeNet5": lenet("nn.Conv2d(1, 6, kernel_size=5, padding=2)", "nn.Conv2d(1, 6, kernel_size=5)")},
             {"test_lenet_feature_shapes", "test_lenet_output_shape"}),

@@ -109,6 +109,13 @@ class VGG(nn.Module):
 class TestVGG(AssignmentChecks):
     ASSIGNMENT = "07-vgg"
     MISTAKES = {
+        "imports_torchvision_make_layers": (
+            {"make_layers": "from torchvision.models.vgg import make_layers\n"},
+            {"test_make_layers_matches_torchvision"}),
+        "vgg16_returns_torchvision_vgg16": (
+            {"vgg16": "import torchvision\n\ndef vgg16(num_classes=1000, dropout=0.5):\n"
+                      "    return torchvision.models.vgg16(weights=None, num_classes=num_classes, dropout=dropout)\n"},
+            {"test_vgg16_matches_torchvision"}),
         "cfg_pools_misplaced": (
             {"VGG16_CFG": 'VGG16_CFG = [64, "M", 64, 128, "M", 128, 256, 256, "M", 256, 512, 512, "M", 512, 512, 512, 512, "M"]'},
             {"test_vgg16_cfg"}),

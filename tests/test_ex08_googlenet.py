@@ -92,6 +92,9 @@ class Inception(nn.Module):
 class TestGoogLeNet(AssignmentChecks):
     ASSIGNMENT = "08-googlenet"
     MISTAKES = {
+        "imports_the_course_basic_conv2d": (
+            {"BasicConv2d": "from cnncourse.models.googlenet import BasicConv2d\n"},
+            {"test_basic_conv2d_matches_torchvision"}),
         "mults_forget_c_in": (
             {"conv_mults": "def conv_mults(h_out, w_out, c_in, c_out, kernel_size):\n"
                            "    return h_out * w_out * c_out * kernel_size * kernel_size"},

@@ -167,6 +167,12 @@ class ResNet(nn.Module):
 class TestResNet(AssignmentChecks):
     ASSIGNMENT = "09-resnet"
     MISTAKES = {
+        "resnet18_returns_torchvision_resnet18": (
+            {"resnet18": "import torchvision\n\ndef resnet18():\n    return torchvision.models.resnet18()\n"},
+            {"test_resnet18_matches_torchvision"}),
+        "imports_the_course_basic_block": (
+            {"BasicBlock": "from cnncourse.models.resnet import BasicBlock\n"},
+            {"test_basic_block_matches_torchvision"}),
         "no_relu_after_add": (
             {"BasicBlock": edit(BASIC, "return F.relu(out + identity)", "return out + identity")},
             {"test_basic_block_identity_when_branch_zeroed", "test_basic_block_relu_after_add"}),

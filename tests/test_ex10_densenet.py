@@ -167,6 +167,9 @@ def densenet121():
 class TestDenseNet(AssignmentChecks):
     ASSIGNMENT = "10-densenet"
     MISTAKES = {
+        "imports_torchvision_transition": (
+            {"Transition": "from torchvision.models.densenet import _Transition as Transition\n"},
+            {"test_transition_matches_torchvision"}),
         "layer_returns_cat": (
             {"DenseLayer": edit(LAYER, "return self.conv2(F.relu(self.norm2(out)))",
                                 "return torch.cat([x, self.conv2(F.relu(self.norm2(out)))], dim=1)")},
