@@ -54,6 +54,8 @@ class AssignmentChecks:
     ASSIGNMENT: str = ""
     MISTAKES: dict[str, tuple[dict[str, str], set[str]]] = {}
     ALTERNATIVES: dict[str, dict[str, str]] = {}
+    #: the grader's time budget, where an assignment needs a longer one than the default
+    BUDGET = None
 
     @pytest.fixture(scope="class")
     @classmethod
@@ -70,7 +72,8 @@ class AssignmentChecks:
         for i, answers in enumerate(rounds):
             subs[f"alternatives-{i}"] = variant_notebook(
                 cls.ASSIGNMENT, answers, work / "variants" / f"alternatives-{i}.ipynb")
-        results = grade(cls.ASSIGNMENT, subs, work / "course")
+        options = {"budget": cls.BUDGET} if cls.BUDGET is not None else {}
+        results = grade(cls.ASSIGNMENT, subs, work / "course", **options)
         for label, answers in cls.ALTERNATIVES.items():  # each alternative's own round
             i = next(i for i, r in enumerate(rounds) if all(r.get(k) == v for k, v in answers.items()))
             results[label] = results[f"alternatives-{i}"]

@@ -4,11 +4,10 @@ The solution and the one alternative train for minutes each; every planted mista
 fails within seconds (it does not train, or the training cell stops with an error).
 """
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
-from assignment_checks import AssignmentChecks, variant_notebook
-from autograder.course import EXERCISES, SOLUTIONS, grade, notebook_name
+from assignment_checks import AssignmentChecks
+from autograder.course import SOLUTIONS
 from autograder.execute import Budget
 
 #: the capstone's training cell runs for minutes: grade it with the 900 s per cell that
@@ -78,18 +77,7 @@ def train_model(model, train_loader, val_loader):
 class TestCapstone(AssignmentChecks):
     ASSIGNMENT = "12-capstone"
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def graded(cls, tmp_path_factory):
-        """As AssignmentChecks.graded, with the capstone's longer time budget."""
-        work = tmp_path_factory.mktemp(cls.ASSIGNMENT)
-        name = notebook_name(cls.ASSIGNMENT)
-        subs = {"solution": SOLUTIONS / cls.ASSIGNMENT / name,
-                "untouched": EXERCISES / cls.ASSIGNMENT / name}
-        (work / "variants").mkdir()
-        for label, answers in [*((k, v[0]) for k, v in cls.MISTAKES.items()), *cls.ALTERNATIVES.items()]:
-            subs[label] = variant_notebook(cls.ASSIGNMENT, answers, work / "variants" / f"{label}.ipynb")
-        return grade(cls.ASSIGNMENT, subs, work / "course", budget=CAPSTONE_BUDGET)
+    BUDGET = CAPSTONE_BUDGET
     MISTAKES = {
         "does_not_train": (
             {"train_model": "def train_model(model, train_loader, val_loader):\n    return model"},
