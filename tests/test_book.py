@@ -42,6 +42,7 @@ def test_chapter_page_shows_executed_outputs(built_book, chapter):
     assert "application/vnd.jupyter.widget-state+json" in page, "no embedded widget state"
     assert re.search(r'class="cell_output', page), "no cell outputs: was the chapter executed?"
     assert "Traceback (most recent call last)" not in page
+    assert "<figcaption" in page, "every chapter has at least one numbered figure with a caption"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
