@@ -78,7 +78,6 @@ def check_own(obj, name: str) -> None:
     course's helper package, whose versions would pass the behaviour tests."""
     if isinstance(obj, torch.nn.Module):
         obj = type(obj)
-    origins = []
     if isinstance(obj, type):
         origins = [k.__module__ for k in obj.__mro__]
     else:

@@ -71,6 +71,13 @@ def test_solution_notebooks_are_stored_without_outputs():
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), nb_path
 
 
+@functools.cache
+def student_text(assignment: str) -> str:
+    """The student version's code and text, line by line, stripped."""
+    student = nbformat.read(EXERCISES / assignment / notebook_name(assignment), as_version=4)
+    return "\n".join(l.strip() for c in student.cells for l in c.source.splitlines())
+
+
 def hidden_test_snippets(assignment: str) -> set[str]:
     """Pairs of consecutive hidden-test lines (joined by a newline): one generic line
     may well appear in a chapter, two in a row from a hidden test may not."""
@@ -81,8 +88,7 @@ def hidden_test_snippets(assignment: str) -> set[str]:
             lines = [l.strip() for l in part.split("### END HIDDEN TESTS")[0].splitlines() if l.strip()]
             snippets |= {f"{a}\n{b}" for a, b in zip(lines, lines[1:]) if len(a) + len(b) >= 40}
     # the visible part of a test may repeat hidden lines: what students get is public
-    student = nbformat.read(EXERCISES / assignment / notebook_name(assignment), as_version=4)
-    public = "\n".join(l.strip() for c in student.cells for l in c.source.splitlines())
+    public = student_text(assignment)
     return {snippet for snippet in snippets if snippet not in public}
 
 
@@ -122,10 +128,6 @@ def answers_given_away(assignment: str, text: str) -> list[str]:
     return found
 
 
-@functools.cache
-def student_text(assignment: str) -> str:
-    student = nbformat.read(EXERCISES / assignment / notebook_name(assignment), as_version=4)
-    return "\n".join(l.strip() for c in student.cells for l in c.source.splitlines())
 
 
 def test_built_book_shows_no_solution_or_hidden_test_text(built_book: Path):
