@@ -41,11 +41,15 @@ system-packages:
 	  fi; \
 	fi
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml Makefile
 	@$(MAKE) --no-print-directory system-packages
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# JupyterLab opens the MyST Markdown chapters as notebooks (jupytext's viewer)
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 web-assets: $(WEB)/.installed

@@ -1,5 +1,8 @@
 """The rendered book: every page built from executed chapters, with no warnings."""
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +60,37 @@ def test_chapter_sources_are_downloadable(built_book):
     for chapter in CHAPTERS:
         assert (built_book / "_sources" / f"{chapter}.md").exists() or \
                (built_book / "_sources" / f"{chapter}.ipynb").exists(), chapter
+
+
+def test_launch_buttons_as_the_readme_sets_them(tmp_path):
+    """The README's launch-button settings, put into a copy of _config.yml, give chapter
+    and exercise pages buttons that open that very file on the course's JupyterHub
+    (through nbgitpuller) and on Binder. The book is built without execution."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Publishing the site"):]
+    urls = dict(re.findall(r'`(\w+_url): "([^"]+)"`', section))
+    assert {"jupyterhub_url", "binderhub_url"} <= set(urls), "the README names the settings"
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    config["repository"] = {"url": "https://github.com/example/cnn-course", "branch": "main"}
+    config["launch_buttons"].update(urls)
+    config["execute"]["execute_notebooks"] = "off"
+    sphinx = config["sphinx"]
+    sphinx["config"]["html_static_path"] = [str(REPO / p) for p in sphinx["config"]["html_static_path"]]
+    sphinx["local_extensions"] = {k: str(REPO / v) for k, v in sphinx["local_extensions"].items()}
+    config["html"]["favicon"] = str(REPO / config["html"]["favicon"])
+    for folder in ("chapters", "exercises"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    shutil.copy(REPO / "_toc.yml", tmp_path)
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config))
+    build = subprocess.run([Path(sys.executable).parent / "jupyter-book", "build", str(tmp_path),
+                            "--warningiserror"], capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    for page in (CHAPTERS[0], EXERCISES[0]):
+        source = next(REPO.glob(f"{page}.*")).relative_to(REPO)
+        html = (tmp_path / "_build" / "html" / f"{page}.html").read_text()
+        links = set(re.findall(r'href="(https://[^"]+)"', html))
+        hub = f"{urls['jupyterhub_url']}/hub/user-redirect/git-pull?repo=https%3A//github.com/example/cnn-course"
+        assert any(l.startswith(hub) and f"urlpath=lab/tree/cnn-course/{source}" in l
+                   and "branch=main" in l for l in links), sorted(links)
+        binder = f"{urls['binderhub_url']}/v2/gh/example/cnn-course/main?urlpath=lab/tree/{source}"
+        assert binder in links, sorted(links)

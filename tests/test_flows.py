@@ -3,6 +3,7 @@ them, with the real tools: a Jupyter kernel, `nbgrader validate`, the JupyterLab
 extensions, the autograder's command line and the formgrader's server."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -91,6 +92,74 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def jupyter(app: str, *, cwd: Path, tmp_path: Path):
+    """`jupyter server` or `jupyter lab` on a free local port, with its own config,
+    settings and workspace folders; yields (base URL, token) once it answers."""
+    port, token = free_port(), "course-test-token"
+    log_path = tmp_path / f"{app}.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [BIN / "jupyter", app, f"--port={port}", "--no-browser", f"--IdentityProvider.token={token}",
+             "--ServerApp.ip=127.0.0.1", "--allow-root",
+             *([f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+                f"--LabApp.user_settings_dir={tmp_path / 'user-settings'}"] if app == "lab" else [])],
+            cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config")})
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(240):
+                assert server.poll() is None, log_path.read_text()[-3000:]
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            yield base, token
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def test_student_works_in_jupyterlab(tmp_path, browser):
+    """In JupyterLab in a browser: a chapter (MyST Markdown) opens as a notebook whose
+    cells run; the exercise's Validate button (nbgrader's lab extension) reports the
+    unfinished answers."""
+    student = tmp_path / "student"
+    student.mkdir()
+    (student / NB).write_bytes((EXERCISES / A / NB).read_bytes())
+    chapter = next((REPO / "chapters").glob(f"{A}*.md"))
+    (student / chapter.name).write_bytes(chapter.read_bytes())
+    with jupyter("lab", cwd=student, tmp_path=tmp_path) as (base, token):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            # the chapter opens as a notebook (the set-up makes jupytext's viewer the
+            # default for Markdown), its title rendered and its first cell runnable
+            page = context.new_page()
+            page.goto(f"{base}/lab/workspaces/chapter/tree/{chapter.name}?token={token}")
+            page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell h1", timeout=90_000)
+            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=90_000)
+            first = page.locator(".jp-NotebookPanel .jp-CodeCell").first
+            first.click()
+            page.keyboard.press("Shift+Enter")
+            output = first.locator(".jp-OutputArea-output").first
+            output.wait_for(timeout=90_000)
+            assert "torch.Size([10, 1, 28, 28])" in output.inner_text()
+            page.close()
+
+            # the exercise: Validate runs nbgrader on it and names what is unfinished
+            page = context.new_page()
+            page.goto(f"{base}/lab/workspaces/exercise/tree/{NB}?token={token}")
+            page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=90_000)
+            page.locator(".jp-NotebookPanel-toolbar >> text=Validate").click()
+            dialog = page.locator(".jp-Dialog")
+            dialog.wait_for(timeout=120_000)
+            text = dialog.inner_text()
+            assert "The following cell failed" in text and "NotImplementedError" in text, text[:2000]
+        finally:
+            context.close()
+
+
 def test_instructor_collects_grades_reviews_exports_and_returns_feedback(tmp_path):
     # collect: the LMS's zip of the class's uploads
     finished = tmp_path / "finished.ipynb"
@@ -109,30 +178,13 @@ def test_instructor_collects_grades_reviews_exports_and_returns_feedback(tmp_pat
     assert not grades["s2001"]["notes"], "an LMS's file-name prefix is not a renamed notebook"
 
     # review in the formgrader: nbgrader's own server extension on the graded course
-    port, token = free_port(), "course-test-token"
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [BIN / "jupyter", "server", f"--port={port}", "--no-browser", f"--IdentityProvider.token={token}",
-         "--ServerApp.ip=127.0.0.1", "--allow-root"], cwd=out / "course", stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config")})
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(240):
-            assert server.poll() is None, (tmp_path / "server.log").read_text()[-3000:]
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with jupyter("server", cwd=out / "course", tmp_path=tmp_path) as (base, token):
         page = urllib.request.urlopen(f"{base}/formgrader?token={token}", timeout=30).read().decode()
         assert "formgrader" in page.lower()
         listing = json.loads(urllib.request.urlopen(
             f"{base}/formgrader/api/assignments?token={token}", timeout=30).read())
         graded = {a["name"]: a for a in listing}[A]
         assert graded["num_submissions"] == 2
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     # export the gradebook with nbgrader's exporter
     run(sys.executable, "-m", "autograder", "export", "--out", out, cwd=REPO)
