@@ -160,7 +160,7 @@ def test_student_works_in_jupyterlab(tmp_path, browser):
             context.close()
 
 
-def test_instructor_collects_grades_reviews_exports_and_returns_feedback(tmp_path):
+def test_instructor_collects_grades_reviews_exports_and_returns_feedback(tmp_path, browser):
     # collect: the LMS's zip of the class's uploads
     finished = tmp_path / "finished.ipynb"
     nbformat.write(finished_copy(), finished)
@@ -185,6 +185,28 @@ def test_instructor_collects_grades_reviews_exports_and_returns_feedback(tmp_pat
             f"{base}/formgrader/api/assignments?token={token}", timeout=30).read())
         graded = {a["name"]: a for a in listing}[A]
         assert graded["num_submissions"] == 2
+        # ... and in a browser, as the instructor sees it: the notebook's submissions
+        # with their scores; one opened for review shows each test cell's autograded
+        # points (the placeholders of the manual-override boxes)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"{base}/login?next=/formgrader/gradebook/{A}/{Path(NB).stem}")
+            page.fill("input[type=password]", token)
+            page.click("button[type=submit], input[type=submit]")
+            rows = page.locator("tbody tr").filter(has_text="Submission #")
+            rows.nth(1).wait_for(timeout=60_000)
+            scores = sorted(r.strip().split("\t")[1] for r in rows.all_inner_texts())
+            assert scores == ["0 / 18", "18 / 18"], rows.all_inner_texts()
+            rows.filter(has_text="18 / 18").locator("a").first.click()
+            filled = "() => [...document.querySelectorAll('input.score')].map(i => i.placeholder)"
+            page.wait_for_function(f"() => ({filled})().length > 0 && ({filled})().every(p => p !== '')",
+                                   timeout=60_000)
+            points = page.evaluate(filled)
+            assert sum(map(float, points)) == 18, points
+            assert page.get_by_text("Student's answer").count() >= 3
+        finally:
+            context.close()
 
     # export the gradebook with nbgrader's exporter
     run(sys.executable, "-m", "autograder", "export", "--out", out, cwd=REPO)
