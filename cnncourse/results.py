@@ -239,6 +239,7 @@ def run_model(name: str, *, dev: torch.device, data, seed: int = 0,
         recipe = replace(recipe, lr=lr)
     batch_size = 32 if quick else recipe.batch_size
     epochs = epochs or (1 if quick else recipe.epochs)
+    recipe = replace(recipe, epochs=epochs, batch_size=batch_size)  # what is run is recorded
     max_batches = 2 if quick else None
     xtr, ytr, xval, yval, xte, yte = data
     if quick:  # a smoke test: tiny evaluation sets too (the record says "quick")
