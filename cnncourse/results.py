@@ -234,12 +234,11 @@ def run_model(name: str, *, dev: torch.device, data, seed: int = 0,
               progress: bool = True) -> dict:
     """Train network ``name`` by its recipe, pick the best epoch on the validation set,
     test that checkpoint once, and return the record that is saved as JSON."""
-    recipe = RECIPES[name]
-    if lr is not None:
-        recipe = replace(recipe, lr=lr)
-    batch_size = 32 if quick else recipe.batch_size
-    epochs = epochs or (1 if quick else recipe.epochs)
-    recipe = replace(recipe, epochs=epochs, batch_size=batch_size)  # what is run is recorded
+    base = RECIPES[name]
+    recipe = replace(base, lr=base.lr if lr is None else lr,   # what is run is recorded
+                     batch_size=32 if quick else base.batch_size,
+                     epochs=epochs or (1 if quick else base.epochs))
+    epochs, batch_size = recipe.epochs, recipe.batch_size
     max_batches = 2 if quick else None
     xtr, ytr, xval, yval, xte, yte = data
     if quick:  # a smoke test: tiny evaluation sets too (the record says "quick")
@@ -326,7 +325,7 @@ def run_model(name: str, *, dev: torch.device, data, seed: int = 0,
                       "products, 2 operations per multiply-add",
         "epochs": epochs,
         "steps_per_epoch": steps,
-        "recipe": {**asdict(recipe), "batch_size": batch_size, "optimizer":
+        "recipe": {**asdict(recipe), "optimizer":
                    "SGD (Nesterov momentum)", "schedule": "OneCycleLR",
                    "augmentation": f"random crop after {recipe.pad}-pixel padding, "
                                    "horizontal flip",

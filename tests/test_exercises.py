@@ -128,8 +128,6 @@ def answers_given_away(assignment: str, text: str) -> list[str]:
     return found
 
 
-
-
 def test_built_book_shows_no_solution_or_hidden_test_text(built_book: Path):
     everything = {p: page_text(p) for p in [*built_book.rglob("*.html"),
                                              *built_book.rglob("*.ipynb")]}
